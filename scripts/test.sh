@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): build, static checks, then every project's tests (unit and
+# integration, against real servers started by the harness), one project at a time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NX_DAEMON=false NX_TUI=false
+npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
+npx nx run-many -t build --output-style=static
+npx nx run-many -t typecheck lint --output-style=static
+npx nx run-many -t test --output-style=static --parallel=1
