@@ -11,10 +11,11 @@ const boundaries = (extraForTests) => ({
   depConstraints: [
     { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', ...extraForTests] },
-    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
+    { sourceTag: 'type:webclient', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:webclient'] },
     {
       sourceTag: 'type:service',
-      onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', ...extraForTests],
+      onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:webclient', ...extraForTests],
     },
     {
       sourceTag: 'type:tool',

@@ -8,6 +8,7 @@ export const sourceAliases = {
   '@talkrec/contracts': path.join(root, 'libs/contracts/src/index.ts'),
   '@talkrec/platform': path.join(root, 'libs/platform/src/index.ts'),
   '@talkrec/testing': path.join(root, 'libs/testing/src/index.ts'),
+  '@talkrec/signaling-web': path.join(root, 'libs/signaling-web/src/index.ts'),
 };
 
 /**
