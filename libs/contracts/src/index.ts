@@ -12,6 +12,7 @@ export * from './events/failure.js';
 export * from './jobs/capture.js';
 export * from './jobs/encode.js';
 export * from './jobs/upload.js';
+export * from './jobs/talk.js';
 export * from './commands/recording.js';
 export * from './subjects.js';
 export * from './streams.js';

@@ -73,6 +73,15 @@ export const streams = {
     duplicateWindowNs: 120 * SECOND_NS,
     description: 'Deliveries of finished recordings',
   },
+  talkCallbacks: {
+    name: 'TALKREC_JOBS_TALK',
+    subjects: [subjects.allTalkJobs],
+    retention: 'workqueue',
+    maxAgeNs: 7 * 24 * 3600 * SECOND_NS,
+    maxBytes: -1,
+    duplicateWindowNs: 120 * SECOND_NS,
+    description: 'Callbacks to Talk (started/stopped/failed), retried until Nextcloud answers',
+  },
   commands: {
     name: 'TALKREC_COMMANDS',
     subjects: [subjects.allCommands],
@@ -88,7 +97,7 @@ export const streams = {
     retention: 'limits',
     maxAgeNs: 30 * 24 * 3600 * SECOND_NS,
     maxBytes: 256 * 1024 * 1024,
-    duplicateWindowNs: 0,
+    duplicateWindowNs: 120 * SECOND_NS,
     description: 'Messages that failed validation, with the reason',
   },
 } as const satisfies Record<string, StreamDef>;
@@ -133,6 +142,16 @@ export const consumers = {
     backoffMs: [1_000, 5_000, 30_000, 120_000],
     maxAckPending: 1,
     description: 'The controller leader applies commands one at a time',
+  },
+  controllerCallbacks: {
+    stream: streams.talkCallbacks.name,
+    durable: 'controller-talk-callbacks',
+    filterSubject: subjects.allTalkJobs,
+    ackWaitMs: 30_000,
+    // The handler sets its own delays with nak(delay); about a day of attempts before giving up.
+    maxDeliver: 200,
+    maxAckPending: 100,
+    description: 'The controller leader delivers callbacks to Talk',
   },
   controllerEvents: {
     stream: streams.events.name,

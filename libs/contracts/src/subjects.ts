@@ -12,6 +12,7 @@ import { StageFailed } from './events/failure.js';
 import { CaptureJob } from './jobs/capture.js';
 import { AssembleJob, EncodeSegmentJob } from './jobs/encode.js';
 import { UploadJob } from './jobs/upload.js';
+import { TalkCallbackJob } from './jobs/talk.js';
 import { RetryRecordingCommand, StartRecordingCommand, StopRecordingCommand } from './commands/recording.js';
 import type { MessageContract } from './message.js';
 import type { Stage } from './common.js';
@@ -61,9 +62,12 @@ export const subjects = {
   encodeSegmentJob: (recordingId: string) => `${versioned('job', EncodeSegmentJob)}.${recordingId}`,
   assembleJob: (recordingId: string) => `${versioned('job', AssembleJob)}.${recordingId}`,
   uploadJob: (recordingId: string) => `${versioned('job', UploadJob)}.${recordingId}`,
+  /** A callback to Talk about one recording (consumed by the controller). */
+  talkCallbackJob: (recordingId: string) => `${versioned('job', TalkCallbackJob)}.${recordingId}`,
   allCaptureJobs: `${ROOT}.job.capture.>`,
   allEncodeJobs: `${ROOT}.job.encode.>`,
   allUploadJobs: `${ROOT}.job.upload.>`,
+  allTalkJobs: `${ROOT}.job.talk.>`,
 
   startCommand: versioned('cmd', StartRecordingCommand),
   stopCommand: versioned('cmd', StopRecordingCommand),

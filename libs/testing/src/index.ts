@@ -3,6 +3,7 @@ export * from './servers/nats-server.js';
 export * from './servers/signaling.js';
 export * from './servers/janus.js';
 export * from './servers/apache-dav.js';
+export * from './servers/service-process.js';
 export * from './clients/signaling-client.js';
 export * from './clients/nats-tap.js';
 export * from './standin/index.js';

@@ -30,7 +30,7 @@ export class EmbeddedNats {
     const child = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       const line = d.toString().trim();
       if (/\[(ERR|FTL|WRN)\]/.test(line)) this.log.warn({ nats: line }, 'nats-server');
     });
@@ -52,8 +52,9 @@ export class EmbeddedNats {
         s.once('error', () => resolve(false));
       });
       if (ok) return;
-      if (Date.now() > deadline)
+      if (Date.now() > deadline) {
         throw new Error(`nats-server did not listen on ${this.port} within ${timeoutMs} ms`);
+      }
       // A listening socket has no event to wait for; poll briefly.
       await new Promise((r) => setTimeout(r, 50));
     }

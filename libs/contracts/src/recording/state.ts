@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecordingId, Stage, Timestamp, schemaVersion } from '../common.js';
+import { SegmentRef } from '../jobs/encode.js';
 import { RecordingSpec } from './spec.js';
 
 /**
@@ -83,6 +84,8 @@ export const RecordingState = z.object({
     /** Set by capture.finished: the last index that will ever exist. */
     finalIndex: z.number().int().min(-1).optional(),
     instanceId: z.string().optional(),
+    /** The newest segment, kept so the next one's encode job can name it as `previous`. */
+    last: SegmentRef.optional(),
   }),
   /** Indices of segments already encoded. */
   encoded: z.array(z.number().int().min(0)),
@@ -104,5 +107,7 @@ export const RecordingState = z.object({
     })
     .optional(),
   failure: Failure.optional(),
+  /** When the recording's media was deleted from the object store (after the upload was confirmed). */
+  mediaDeletedAt: Timestamp.optional(),
 });
 export type RecordingState = z.infer<typeof RecordingState>;

@@ -27,8 +27,9 @@ export function natsConnectionOptions(config: NatsAuthConfig, name: string): Con
     waitOnFirstConnect: true,
     pingInterval: 10_000,
   };
-  if (config.NATS_CREDS_FILE)
+  if (config.NATS_CREDS_FILE) {
     options.authenticator = credsAuthenticator(readFileSync(config.NATS_CREDS_FILE));
+  }
   if (config.NATS_USER) options.user = config.NATS_USER;
   if (config.NATS_PASSWORD) options.pass = config.NATS_PASSWORD;
   if (config.NATS_TOKEN) options.token = config.NATS_TOKEN;

@@ -185,6 +185,9 @@ describe('ConsumeLoop against a real nats-server', () => {
     await publisher.job(EncodeSegmentJob, subjects.encodeSegmentJob(rid), job(rid));
     expect(await handled.promise).toBe(rid);
     expect((await metrics.deadLetters.get()).values[0]?.value).toBe(1);
+    // Terminated for good: never redelivered (nats-server 2.9 ignores a term that carries a reason).
+    const info = await (await nc.jetstreamManager()).consumers.info(consumer.stream, consumer.durable);
+    expect(info.num_redelivered).toBe(0);
   });
 
   it('retries a handler that throws, with the consumer backoff', async () => {

@@ -203,7 +203,7 @@ export class ConsumeLoop {
         metrics.deadLetters.inc({ consumer: def.durable });
         metrics.jobs.inc({ consumer: def.durable, outcome: 'invalid' });
         log.warn({ subject: m.subject, seq: m.seq, error }, 'invalid message dead-lettered');
-        m.term(error.slice(0, 200));
+        m.term();
       } catch (err) {
         log.error({ err, subject: m.subject }, 'dead-letter publish failed; will retry');
         m.nak(5_000);
@@ -278,7 +278,7 @@ export class ConsumeLoop {
               attempt,
             });
           }
-          m.term(outcome.reason.slice(0, 200));
+          m.term();
         } catch (err) {
           // Without the failed event nobody would learn of the failure: keep the job instead.
           jobLog.error({ err }, 'failed event not published; job kept for retry');

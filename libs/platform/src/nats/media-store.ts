@@ -39,8 +39,9 @@ export class MediaStore {
     const source = createReadStream(file).pipe(hashingCounter(hash, counter));
     await this.store.put({ name, ...(description ? { description } : {}) }, Readable.toWeb(source));
     const size = (await stat(file)).size;
-    if (size !== counter.bytes)
+    if (size !== counter.bytes) {
       throw new MediaIntegrityError('media_changed', `${file} changed while being stored`);
+    }
     return { name, bytes: counter.bytes, sha256: hash.digest('hex') };
   }
 
@@ -57,8 +58,9 @@ export class MediaStore {
     const counter = { bytes: 0 };
     await pipeline(Readable.fromWeb(result.data), hashingCounter(hash, counter), createWriteStream(file));
     const problem = await result.error;
-    if (problem)
+    if (problem) {
       throw new MediaIntegrityError('media_corrupt', `object ${name} could not be read: ${problem.message}`);
+    }
     const sha256 = hash.digest('hex');
     if (expectedSha256 && sha256 !== expectedSha256) {
       throw new MediaIntegrityError(

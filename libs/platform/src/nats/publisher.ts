@@ -89,7 +89,13 @@ export class Publisher {
       ...(input.stream ? { stream: input.stream } : {}),
       ...(input.seq !== undefined ? { seq: input.seq } : {}),
     };
-    await this.persist(subjects.deadLetter(this.service), encode(DeadLetter, letter));
+    await this.persist(
+      subjects.deadLetter(this.service),
+      encode(DeadLetter, letter),
+      input.stream && input.seq !== undefined
+        ? `dlq-${this.service}-${input.stream}-${input.seq}`
+        : undefined,
+    );
   }
 
   private async persist(subject: string, data: Uint8Array, msgId?: string): Promise<void> {

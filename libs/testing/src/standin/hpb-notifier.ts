@@ -75,8 +75,9 @@ export class HpbNotifier {
   }
 
   private sessionOf(token: string, userId: string): string {
-    for (const s of this.sessions.sessions.values())
+    for (const s of this.sessions.sessions.values()) {
       if (s.room === token && s.userId === userId) return s.nextcloudSessionId;
+    }
     throw new Error(`stand-in: ${userId} has no session in ${token} (join the room over signaling first)`);
   }
 
