@@ -13,7 +13,7 @@ export function parseMetricLine(line: string): Metric | undefined {
   try {
     const m = JSON.parse(line) as Partial<Metric>;
     if (typeof m.metric === 'string' && typeof m.value === 'number' && typeof m.unit === 'string')
-      return m as Metric;
+      {return m as Metric;}
   } catch {
     // Not a metric line: a bench's own progress output.
   }
