@@ -12,8 +12,9 @@ export function parseMetricLine(line: string): Metric | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
     const m = JSON.parse(line) as Partial<Metric>;
-    if (typeof m.metric === 'string' && typeof m.value === 'number' && typeof m.unit === 'string')
-      {return m as Metric;}
+    if (typeof m.metric === 'string' && typeof m.value === 'number' && typeof m.unit === 'string') {
+      return m as Metric;
+    }
   } catch {
     // Not a metric line: a bench's own progress output.
   }
