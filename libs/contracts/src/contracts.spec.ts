@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AnnouncementResult,
   AudioOutput,
   CaptureJob,
+  TalkAnnounceJob,
   RecordingSpec,
   SegmentCaptured,
   StageFailed,
@@ -48,8 +50,36 @@ describe('subjects', () => {
       version: 1,
       recordingId: RID,
     });
+    expect(contractForEventSubject(subjects.event(AnnouncementResult, RID))).toBe(AnnouncementResult);
     expect(contractForEventSubject('talkrec.evt.capture.segment.v9.' + RID)).toBeUndefined();
     expect(contractForEventSubject('backend.room.abc')).toBeUndefined();
+  });
+});
+
+describe('notices in the conversation', () => {
+  it('queues them on the Talk work queue, next to the callbacks', () => {
+    expect(subjects.talkAnnounceJob(RID).startsWith(subjects.allTalkJobs.slice(0, -1))).toBe(true);
+    expect(subjects.talkAnnounceJob(RID).startsWith(subjects.jobPrefix(TalkAnnounceJob))).toBe(true);
+    expect(subjects.talkAnnounceJob(RID)).not.toBe(subjects.talkCallbackJob(RID));
+  });
+
+  it('accepts a delivered notice and refuses a notice of an unknown kind', () => {
+    const job: TalkAnnounceJob = {
+      v: 1,
+      recordingId: RID,
+      at: '2026-11-23T10:00:00.000Z',
+      backendId: 'nextcloud',
+      roomToken: 'abcd1234',
+      notice: {
+        kind: 'delivered',
+        fileName: 'a.mp4',
+        target: 'webdav',
+        location: 'x/a.mp4',
+        sharedToRoom: true,
+      },
+    };
+    expect(decode(TalkAnnounceJob, encode(TalkAnnounceJob, job)).ok).toBe(true);
+    expect(() => encode(TalkAnnounceJob, { ...job, notice: { kind: 'shouted' } } as never)).toThrow(/notice/);
   });
 });
 

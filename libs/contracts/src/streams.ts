@@ -107,8 +107,9 @@ export const consumers = {
     stream: streams.captureJobs.name,
     durable: 'capture-workers',
     filterSubject: subjects.allCaptureJobs,
-    // A live capture acks progress every few seconds; a dead one is noticed within ackWait.
-    ackWaitMs: 15_000,
+    // A live capture acks progress every second; a dead one is noticed within ackWait, and another
+    // instance continues its recording (capture's takeover must complete within 20 s).
+    ackWaitMs: 10_000,
     maxDeliver: 20,
     maxAckPending: 1000,
     description: 'Capture instances compete for recordings',
@@ -236,4 +237,8 @@ export const mediaObjects = {
 } as const;
 
 /** Leader lease keys in the leases bucket. */
-export const leaseKeys = { controller: 'controller' } as const;
+export const leaseKeys = {
+  controller: 'controller',
+  /** Held by the capture instance recording it: never two instances on one recording. */
+  capture: (recordingId: string) => `capture.${recordingId}`,
+} as const;

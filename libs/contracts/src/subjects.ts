@@ -9,11 +9,17 @@ import {
 import { RecordingEncoded, SegmentEncoded } from './events/encode.js';
 import { RecordingUploaded, UploadProgress } from './events/upload.js';
 import { StageFailed } from './events/failure.js';
+import { AnnouncementResult } from './events/announce.js';
 import { CaptureJob } from './jobs/capture.js';
 import { AssembleJob, EncodeSegmentJob } from './jobs/encode.js';
 import { UploadJob } from './jobs/upload.js';
-import { TalkCallbackJob } from './jobs/talk.js';
-import { RetryRecordingCommand, StartRecordingCommand, StopRecordingCommand } from './commands/recording.js';
+import { TalkAnnounceJob, TalkCallbackJob } from './jobs/talk.js';
+import {
+  PurgeMediaCommand,
+  RetryRecordingCommand,
+  StartRecordingCommand,
+  StopRecordingCommand,
+} from './commands/recording.js';
 import type { MessageContract } from './message.js';
 import type { Stage } from './common.js';
 
@@ -43,6 +49,7 @@ export const EVENT_CONTRACTS = [
   SegmentEncoded,
   RecordingEncoded,
   RecordingUploaded,
+  AnnouncementResult,
 ] as const;
 
 export const subjects = {
@@ -64,6 +71,8 @@ export const subjects = {
   uploadJob: (recordingId: string) => `${versioned('job', UploadJob)}.${recordingId}`,
   /** A callback to Talk about one recording (consumed by the controller). */
   talkCallbackJob: (recordingId: string) => `${versioned('job', TalkCallbackJob)}.${recordingId}`,
+  /** A notice to post into a recording's conversation (consumed by the controller). */
+  talkAnnounceJob: (recordingId: string) => `${versioned('job', TalkAnnounceJob)}.${recordingId}`,
   allCaptureJobs: `${ROOT}.job.capture.>`,
   allEncodeJobs: `${ROOT}.job.encode.>`,
   allUploadJobs: `${ROOT}.job.upload.>`,
@@ -72,6 +81,7 @@ export const subjects = {
   startCommand: versioned('cmd', StartRecordingCommand),
   stopCommand: versioned('cmd', StopRecordingCommand),
   retryCommand: versioned('cmd', RetryRecordingCommand),
+  purgeCommand: versioned('cmd', PurgeMediaCommand),
   allCommands: `${ROOT}.cmd.>`,
 
   captureHeartbeat: (recordingId: string) => `${versioned('live', CaptureHeartbeat)}.${recordingId}`,

@@ -35,8 +35,12 @@ export function handleSignals(service: RunningService, log: Logger): Promise<Sto
   });
 }
 
-/** Keeps the process alive on a stray rejection, but makes it loud. */
+let guarded = false;
+
+/** Keeps the process alive on a stray rejection, but makes it loud. Installed once per process. */
 export function guardProcess(log: Logger): void {
+  if (guarded) return;
+  guarded = true;
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception');

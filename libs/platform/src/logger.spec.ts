@@ -43,8 +43,9 @@ describe('createLogger', () => {
       'with secrets',
     );
     const text = lines.join('');
-    for (const secret of ['p1', 'p2', 't2', 'Basic abc', 's3', '"rs"', '"np"', '"at"'])
+    for (const secret of ['p1', 'p2', 't2', 'Basic abc', 's3', '"rs"', '"np"', '"at"']) {
       expect(text).not.toContain(secret);
+    }
     expect(text).toContain('[redacted]');
   });
 

@@ -61,3 +61,21 @@ export const RetryRecordingCommand = defineMessage(
   }),
 );
 export type RetryRecordingCommand = z.infer<typeof RetryRecordingCommand.schema>;
+
+/**
+ * Delete recordings' media that the retention policy allows to go (uploaded and past the grace, or failed
+ * and past the retention time); the leader checks the policy again for every recording.
+ */
+export const PurgeMediaCommand = defineMessage(
+  'recording.purge',
+  1,
+  z.object({
+    v: schemaVersion(1),
+    requestId: z.string().min(1),
+    at: Timestamp,
+    by: z.string().min(1),
+    /** Only these recordings (each still checked against the policy); absent = every one allowed. */
+    recordingIds: z.array(RecordingId).optional(),
+  }),
+);
+export type PurgeMediaCommand = z.infer<typeof PurgeMediaCommand.schema>;

@@ -17,6 +17,10 @@ export const RecordingRequested = defineMessage(
 );
 export type RecordingRequested = z.infer<typeof RecordingRequested.schema>;
 
+/** A person who asked for a transition: a Talk actor (`users/alice`) or an admin API user (`cli`). */
+export const TransitionActor = z.object({ kind: z.enum(['talk', 'admin']), id: z.string().min(1) });
+export type TransitionActor = z.infer<typeof TransitionActor>;
+
 /** The controller moved a recording from one state to the next. Together these are the audit trail. */
 export const RecordingTransitioned = defineMessage(
   'recording.transitioned',
@@ -31,6 +35,8 @@ export const RecordingTransitioned = defineMessage(
     reason: z.string().optional(),
     /** Set when `to` is `failed`. */
     failure: Failure.optional(),
+    /** Who asked for it (a stop or retry by a person); absent when talkrec decided by itself. */
+    actor: TransitionActor.optional(),
   }),
 );
 export type RecordingTransitioned = z.infer<typeof RecordingTransitioned.schema>;

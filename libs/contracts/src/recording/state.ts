@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RecordingId, Stage, Timestamp, schemaVersion } from '../common.js';
+import { RecordingId, Stage, TalkActor, Timestamp, schemaVersion } from '../common.js';
+import { AnnouncementRecord } from '../events/announce.js';
 import { SegmentRef } from '../jobs/encode.js';
 import { RecordingSpec } from './spec.js';
 
@@ -75,6 +76,8 @@ export const RecordingState = z.object({
   /** When a stop was decided, and why (call ended, Talk stop, admin, safety net). */
   stopRequestedAt: Timestamp.optional(),
   stopReason: z.string().optional(),
+  /** Who stopped it in Talk; echoed in the `stopped` callback. */
+  stopActor: TalkActor.optional(),
   capture: z.object({
     /** Indices of segments stored and announced, ascending. */
     segments: z.array(z.number().int().min(0)),
@@ -86,6 +89,8 @@ export const RecordingState = z.object({
     instanceId: z.string().optional(),
     /** The newest segment, kept so the next one's encode job can name it as `previous`. */
     last: SegmentRef.optional(),
+    /** Talk's speaking-times sidecar, from capture.finished. */
+    speakingTimesObject: z.string().optional(),
   }),
   /** Indices of segments already encoded. */
   encoded: z.array(z.number().int().min(0)),
@@ -109,5 +114,7 @@ export const RecordingState = z.object({
   failure: Failure.optional(),
   /** When the recording's media was deleted from the object store (after the upload was confirmed). */
   mediaDeletedAt: Timestamp.optional(),
+  /** Notices about the recording in its conversation, one entry per outcome, oldest first. */
+  announcements: z.array(AnnouncementRecord).optional(),
 });
 export type RecordingState = z.infer<typeof RecordingState>;

@@ -83,7 +83,11 @@ export const TalkStoreBody = z.object({
   intervalsFileName: z.string().optional(),
 });
 
-/** Talk's speaking-times sidecar (`.<name> speaking times.json`), timestamps in seconds. */
+/**
+ * Talk's speaking-times sidecar (`.<name> speaking times.json`). Talk reads every timestamp as an integer
+ * in milliseconds (`SpeakerAttribution` matches them against subtitle times); the relative ones are on
+ * the recording's timeline and preferred.
+ */
 export const SpeakingTimes = z.object({
   recordingStartTimestamp: z.number(),
   intervals: z.array(

@@ -45,7 +45,25 @@ export function natsConnectionOptions(config: NatsAuthConfig, name: string): Con
 
 /** Connects and logs every connection state change; reconnects forever. */
 export async function connectBus(config: NatsAuthConfig, opts: BusOptions): Promise<NatsConnection> {
-  const nc = await connect(natsConnectionOptions(config, opts.name));
+  // The first connect retries for ever (a nats-server may start after us); say so while it does, since a
+  // wrong URL, credential or certificate would otherwise look like a silent hang.
+  const started = Date.now();
+  const shownUrl = new URL(config.NATS_URL);
+  shownUrl.username = shownUrl.password = '';
+  const waiting = setInterval(
+    () =>
+      opts.log.warn(
+        { url: config.NATS_URL, waitingS: Math.round((Date.now() - started) / 1000) },
+        'still connecting to nats',
+      ),
+    10_000,
+  );
+  let nc: NatsConnection;
+  try {
+    nc = await connect(natsConnectionOptions(config, opts.name));
+  } finally {
+    clearInterval(waiting);
+  }
   opts.log.info({ server: nc.getServer() }, 'nats connected');
   void (async () => {
     for await (const s of nc.status()) {

@@ -14,19 +14,23 @@ import { nanos, type ConsumerDef, type KvDef, type ObjectStoreDef, type StreamDe
 
 const isNotFound = (err: unknown) => /not found/i.test(String((err as Error)?.message ?? err));
 
-/** Creates the stream, or updates the settings that may change (limits, description). Idempotent. */
+/**
+ * Creates the stream if it is missing; otherwise updates subjects and description, and the limits only
+ * when this caller sets them from its config (`overrides`). Services that merely use a stream must not
+ * put back the contract's default limits over an admin's configured ones. Idempotent.
+ */
 export async function ensureStream(
   jsm: JetStreamManager,
   def: StreamDef,
-  overrides: Partial<Pick<StreamDef, 'maxAgeNs' | 'maxBytes'>> = {},
+  overrides?: Partial<Pick<StreamDef, 'maxAgeNs' | 'maxBytes'>>,
 ): Promise<void> {
   const wanted: Partial<StreamConfig> = {
     name: def.name,
     subjects: [...def.subjects],
     retention: def.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
     storage: StorageType.File,
-    max_age: overrides.maxAgeNs ?? def.maxAgeNs,
-    max_bytes: overrides.maxBytes ?? def.maxBytes,
+    max_age: overrides?.maxAgeNs ?? def.maxAgeNs,
+    max_bytes: overrides?.maxBytes ?? def.maxBytes,
     duplicate_window: def.duplicateWindowNs || undefined,
     discard: DiscardPolicy.Old,
     description: def.description,
@@ -39,13 +43,18 @@ export async function ensureStream(
   try {
     const info = await jsm.streams.info(def.name);
     const c = info.config;
+    const limits = overrides ? { max_age: wanted.max_age, max_bytes: wanted.max_bytes } : {};
     if (
-      c.max_age !== wanted.max_age ||
-      c.max_bytes !== wanted.max_bytes ||
+      (overrides && (c.max_age !== wanted.max_age || c.max_bytes !== wanted.max_bytes)) ||
       c.description !== wanted.description ||
       JSON.stringify(c.subjects) !== JSON.stringify(wanted.subjects)
     ) {
-      await jsm.streams.update(def.name, { ...c, ...wanted });
+      await jsm.streams.update(def.name, {
+        ...c,
+        subjects: wanted.subjects,
+        description: wanted.description,
+        ...limits,
+      });
     }
   } catch (err) {
     if (!isNotFound(err)) throw err;
