@@ -1,1 +1,12 @@
-export {};
+export * from './wire.js';
+export * from './log.js';
+export * from './errors.js';
+export * from './retry.js';
+export * from './transport.js';
+export { SignalingConnection, type ConnectionOptions, type SessionInfo } from './connection.js';
+export { loopbackOnly, type CandidateFilter } from './mcu/ice.js';
+export { browserPeerFactory, type PeerFactory, type PeerOptions } from './mcu/peer.js';
+export type { Publisher } from './mcu/publisher.js';
+export type { MediaKey, RemoteTrack } from './mcu/subscriptions.js';
+export { Roster, type Participant } from './room/roster.js';
+export { RoomClient, type RoomClientOptions } from './room/room-client.js';

@@ -7,6 +7,8 @@ import { SignalingClient } from './clients/signaling-client.js';
 export interface HpbStackOptions extends StandInOptions {
   /** Start Janus as the MCU (needed for media); off for call-event tests. */
   janus?: boolean;
+  /** Run Debian's signaling binary as packaged (it refuses camera offers; see signaling-sdp-fix). */
+  packagedSignaling?: boolean;
   /** Use an existing NATS server instead of starting one. */
   nats?: NatsServer;
   internalSecret?: string;
@@ -41,6 +43,7 @@ export class HpbStack {
       internalSecret,
       backendId,
       ...(janus ? { janusUrl: janus.url } : {}),
+      ...(options.packagedSignaling ? { packagedBinary: true } : {}),
     });
     nextcloud.hpb.signalingUrl = signaling.url;
     return new HpbStack(nats, !options.nats, nextcloud, janus, signaling, internalSecret, backendId);

@@ -1,6 +1,7 @@
 export * from './servers/process.js';
 export * from './servers/nats-server.js';
 export * from './servers/signaling.js';
+export { installedSignalingNeedsSdpFix } from './servers/signaling-sdp-fix.js';
 export * from './servers/janus.js';
 export * from './servers/apache-dav.js';
 export * from './servers/service-process.js';
@@ -8,3 +9,8 @@ export * from './clients/signaling-client.js';
 export * from './clients/nats-tap.js';
 export * from './standin/index.js';
 export * from './hpb-stack.js';
+export * from './participants/index.js';
+export * from './chain/talkrec-chain.js';
+export * from './media/analysis.js';
+export * from './media/processes.js';
+export * from './chain/synthetic-call.js';

@@ -12,6 +12,7 @@ export interface TappedMessage {
 export class NatsTap {
   readonly messages: TappedMessage[] = [];
   private waiters: Array<{ match: (m: TappedMessage) => boolean; resolve: (m: TappedMessage) => void }> = [];
+  private readonly listeners = new Set<(m: TappedMessage) => void>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -27,6 +28,7 @@ export class NatsTap {
         }
         const tapped = { subject: m.subject, data: m.data, json, at: Date.now() };
         this.messages.push(tapped);
+        for (const listener of this.listeners) listener(tapped);
         this.waiters = this.waiters.filter((w) => {
           if (!w.match(tapped)) return true;
           w.resolve(tapped);
@@ -41,6 +43,12 @@ export class NatsTap {
     const sub = nc.subscribe(filter);
     await nc.flush();
     return new NatsTap(nc, sub);
+  }
+
+  /** Calls `listener` with every message from now on; returns the function that stops it. */
+  onMessage(listener: (m: TappedMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   waitFor(match: (m: TappedMessage) => boolean, timeoutMs = 10_000): Promise<TappedMessage> {

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PACKAGED_SIGNALING_BINARY, signalingBinary } from './signaling-sdp-fix.js';
 import { ManagedProcess, freePort, removeDir, startedOrLog, tempDir, waitForPort } from './process.js';
 
 export interface SignalingOptions {
@@ -12,6 +13,8 @@ export interface SignalingOptions {
   backendId?: string;
   /** Janus websocket URL; without it the server runs without an MCU. */
   janusUrl?: string;
+  /** Run the binary as packaged, even Debian's build that refuses camera offers (see signaling-sdp-fix). */
+  packagedBinary?: boolean;
 }
 
 /** Debian's nextcloud-spreed-signaling (0.4.1) on a free loopback port, configured for one backend. */
@@ -65,7 +68,7 @@ allowed_ips = 127.0.0.1
     await writeFile(file, conf);
     const proc = new ManagedProcess({
       name: 'signaling',
-      command: 'nextcloud-spreed-signaling-server',
+      command: options.packagedBinary ? PACKAGED_SIGNALING_BINARY : await signalingBinary(),
       args: ['--config', file],
       logFile: path.join(dir, 'signaling.log'),
     });

@@ -1,8 +1,14 @@
+import { BotStandIn } from './bot.js';
 import type { Violation } from './checksum.js';
 import { Directory } from './directory.js';
 import { HpbNotifier } from './hpb-notifier.js';
 import { StandInHttp } from './http.js';
 import { SignalingBackend } from './signaling-backend.js';
+import { SignalingSettingsStandIn } from './signaling-settings.js';
+import { SharesStandIn } from './shares.js';
+import { TalkUploadStandIn } from './talk-upload.js';
+import { TalkRecordingStandIn } from './talk-recording.js';
+import { WebdavStandIn } from './webdav.js';
 
 export interface StandInOptions {
   /** Shared secret between Nextcloud and the signaling server (`[nextcloud] secret`). */
@@ -26,6 +32,16 @@ export class NextcloudStandIn {
   readonly recordingSecret: string;
   readonly signalingBackend: SignalingBackend;
   readonly hpb: HpbNotifier;
+  /** WebDAV files + chunked uploads, link/room shares, Talk's request-upload/store (the uploader's side). */
+  readonly webdav = new WebdavStandIn(this);
+  readonly shares = new SharesStandIn(this);
+  readonly talkUpload = new TalkUploadStandIn(this);
+  /** Talk's recording-server protocol: start/stop requests and the status callbacks (the controller's side). */
+  readonly talkRecording = new TalkRecordingStandIn(this);
+  /** Talk's bot API (messages a bot posts into conversations). */
+  readonly bot = new BotStandIn(this);
+  /** Talk's signaling settings for a recording server (HPB URL, STUN/TURN), signed with the recording secret. */
+  readonly signalingSettings = new SignalingSettingsStandIn(this);
 
   constructor(readonly options: StandInOptions = {}) {
     this.backendSecret = options.backendSecret ?? 'test-backend-secret';
@@ -62,6 +78,7 @@ export class NextcloudStandIn {
 
   async stop(): Promise<void> {
     await this.http.close();
+    await this.webdav.files.dispose();
   }
 }
 
