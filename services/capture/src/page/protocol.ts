@@ -43,9 +43,15 @@ export type PageReport =
   /** Who is in the call (the recorder itself never listed); sent on every change. */
   | { type: 'participants'; participants: ParticipantInfo[] }
   /** A participant started or stopped speaking; `at` is ms since the epoch (page clock = host clock). */
-  | { type: 'speaking'; sessionId: string; displayName?: string; userId?: string; speaking: boolean; at: number }
+  | {
+      type: 'speaking';
+      sessionId: string;
+      displayName?: string;
+      userId?: string;
+      speaking: boolean;
+      at: number;
+    }
   /** Signaling or media trouble the page could not recover from by itself. */
   | { type: 'error'; code: string; message: string }
   /** Free-form diagnostics, logged by capture at debug level. */
   | { type: 'log'; level: 'debug' | 'info' | 'warn'; message: string };
-
