@@ -75,7 +75,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    // Benchmarks measure a service against the real servers the harness starts, as its tests do.
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/src/bench/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(['type:testing'])],
       '@typescript-eslint/no-non-null-assertion': 'off',
