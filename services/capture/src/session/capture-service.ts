@@ -93,15 +93,32 @@ export class CaptureService {
     this.refillStandby();
   }
 
+  private diskLow = false;
+
   /** Admission: no new recording while stopping or when the work disk is nearly full. */
   canAccept(): boolean {
     if (this.stopMode) return false;
+    let room: boolean;
+    let free = -1;
     try {
-      return hasDiskRoom(freeBytes(this.config.WORK_DIR), this.config.MIN_FREE_DISK_MB);
+      free = freeBytes(this.config.WORK_DIR);
+      room = hasDiskRoom(free, this.config.MIN_FREE_DISK_MB);
     } catch (err) {
       this.log.warn({ err }, 'free disk space unknown');
-      return false;
+      room = false;
     }
+    // Said once when it changes: admission is re-checked every few seconds.
+    if (room === this.diskLow) {
+      this.diskLow = !room;
+      const state = {
+        workDir: this.config.WORK_DIR,
+        freeMb: Math.floor(free / 2 ** 20),
+        minFreeMb: this.config.MIN_FREE_DISK_MB,
+      };
+      if (room) this.log.info(state, 'work disk has room again: taking recordings');
+      else this.log.warn(state, 'work disk nearly full: not taking new recordings');
+    }
+    return room;
   }
 
   async run(job: CaptureJob, ctx: JobContext): Promise<Outcome> {

@@ -28,6 +28,7 @@ import {
 } from '@talkrec/platform';
 import type { CaptureConfig } from '../config.js';
 import type { PageReport } from '../page/protocol.js';
+import { hasDiskRoom } from '../core/admission.js';
 import { captureDirective } from '../core/directive.js';
 import { CaptureError, pageError } from '../core/failures.js';
 import { callViewConfig } from '../core/join.js';
@@ -35,6 +36,7 @@ import { sameParticipants, toCallParticipants } from '../core/participants.js';
 import { windowSpeed, type GrabProgress, type ProgressReading } from '../core/progress.js';
 import { SpeakingLog } from '../core/speaking-times.js';
 import { InstanceTimeline, resumePoint, type ResumePoint } from '../core/timeline.js';
+import { freeBytes } from '../adapters/disk/disk.js';
 import type { ClosedSegment, GrabProcess } from '../adapters/ffmpeg/ffmpeg-grab.js';
 import type { SegmentStore } from '../adapters/media/segment-store.js';
 import { readRecording, watchRecording } from '../adapters/nats/recordings.js';
@@ -292,13 +294,33 @@ export class RecordingRun {
         return done();
       case 'handover':
         return retryLater(0, 'handed over: this capture instance is stopping');
-      case 'failure':
-        if (end.error.permanent) return failed(end.error.code, end.error.message);
-        return retryLater(
-          backoffDelay(this.ctx.attempt, 1_000, 30_000),
-          `${end.error.code}: ${end.error.message}`,
-        );
+      case 'failure': {
+        const error = this.diskFullInstead(end.error);
+        if (error.permanent) return failed(error.code, error.message);
+        return retryLater(backoffDelay(this.ctx.attempt, 1_000, 30_000), `${error.code}: ${error.message}`);
+      }
     }
+  }
+
+  /**
+   * Whatever broke (ffmpeg cannot write, Chromium cannot keep its profile), a full work disk is the
+   * reason to report: no retry on this instance helps, and the admin must free space. The segments
+   * stored so far stay in the object store.
+   */
+  private diskFullInstead(error: CaptureError): CaptureError {
+    const { WORK_DIR, MIN_FREE_DISK_MB } = this.tools.config;
+    let free: number;
+    try {
+      free = freeBytes(WORK_DIR);
+    } catch {
+      return error;
+    }
+    if (hasDiskRoom(free, MIN_FREE_DISK_MB) && !/No space left on device/i.test(error.message)) return error;
+    return new CaptureError(
+      'disk_full',
+      `the capture's work disk is full (${Math.floor(free / 2 ** 20)} MiB free in ${WORK_DIR}, ${MIN_FREE_DISK_MB} MiB needed): ${error.message}`,
+      true,
+    );
   }
 
   private end(end: End): void {

@@ -25,7 +25,14 @@ export class CaptureInstance {
   static async start(
     natsUrl: string,
     stack: HpbStack,
-    options: { instanceId: string; pageDir: string; slots?: number; workDir?: string; displayBase?: number },
+    options: {
+      instanceId: string;
+      pageDir: string;
+      slots?: number;
+      workDir?: string;
+      displayBase?: number;
+      minFreeDiskMb?: number;
+    },
   ): Promise<CaptureInstance> {
     const workDir = options.workDir ?? (await tempDir('capture-work'));
     const displayBase = options.displayBase ?? randomDisplayBase();
@@ -36,7 +43,7 @@ export class CaptureInstance {
       DISPLAY_BASE: String(displayBase),
       PAGE_DIR: options.pageDir,
       CAPTURE_SLOTS: String(options.slots ?? 1),
-      MIN_FREE_DISK_MB: '100',
+      MIN_FREE_DISK_MB: String(options.minFreeDiskMb ?? 100),
       NEXTCLOUD_URL: stack.nextcloud.url,
       NEXTCLOUD_BACKEND_ID: stack.backendId,
       TALK_RECORDING_SECRET: stack.nextcloud.recordingSecret,
