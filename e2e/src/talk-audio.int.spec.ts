@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingUploaded, decode, parseEventSubject } from '@talkrec/contracts';
-import { DEFAULT_MEMBERS, SyntheticCall, TalkrecChain, bandLevelDb, probe } from '@talkrec/testing';
+import {
+  DEFAULT_MEMBERS,
+  RECORDER_USER,
+  SyntheticCall,
+  TalkrecChain,
+  bandLevelDb,
+  probe,
+} from '@talkrec/testing';
 
 const AUDIO_ROOM = `talk${Date.now().toString(36)}`;
 
@@ -24,7 +31,8 @@ describe('the whole chain (HPB 0.4.1 + Janus + stand-in, four services as proces
   let chain: TalkrecChain;
 
   beforeAll(async () => {
-    chain = await TalkrecChain.start({ autoRecord: 'none', segmentSeconds: 5 });
+    // Debug logging: the secrets check below covers the most talkative the services get.
+    chain = await TalkrecChain.start({ autoRecord: 'none', segmentSeconds: 5, logLevel: 'debug' });
   });
 
   afterAll(async () => {
@@ -64,6 +72,25 @@ describe('the whole chain (HPB 0.4.1 + Janus + stand-in, four services as proces
     } finally {
       await call.leave().catch(() => undefined);
       await call.stop();
+    }
+  });
+
+  it('writes no secret into any service log over the whole run', () => {
+    const recorder = chain.nextcloud.directory.users.get(RECORDER_USER)!;
+    const secrets = {
+      recordingSecret: chain.nextcloud.recordingSecret,
+      internalSecret: chain.hpb.internalSecret,
+      appPassword: recorder.appPassword,
+      basicAuth: Buffer.from(`${RECORDER_USER}:${recorder.appPassword}`).toString('base64'),
+    };
+    for (const procs of Object.values(chain.services)) {
+      for (const proc of procs) {
+        const log = proc.log();
+        expect(log.length).toBeGreaterThan(0);
+        for (const [name, secret] of Object.entries(secrets)) {
+          expect(log.includes(secret), `${proc.service}'s log contains the ${name}`).toBe(false);
+        }
+      }
     }
   });
 });

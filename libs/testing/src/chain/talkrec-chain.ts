@@ -255,6 +255,18 @@ export class TalkrecChain {
     return d.value;
   }
 
+  /** The highest segment index the capture has stored for the recording so far (-1: none). */
+  lastSegmentIndex(recordingId: string): number {
+    let last = -1;
+    for (const m of this.tap.messages) {
+      const parsed = parseEventSubject(m.subject);
+      if (parsed?.recordingId !== recordingId || parsed.name !== SegmentCaptured.name) continue;
+      const d = decode(SegmentCaptured, m.data);
+      if (d.ok) last = Math.max(last, d.value.index);
+    }
+    return last;
+  }
+
   /** Where an uploaded recording's file is on the stand-in's disk (webdav target). */
   deliveredPath(uploaded: PayloadOf<typeof RecordingUploaded>): string {
     return this.hpb.nextcloud.webdav.files.diskPath(RECORDER_USER, uploaded.location);

@@ -1,12 +1,12 @@
 import {
   CaptureFinished,
-  CaptureStarted,
   FINAL_STATES,
   RecordingRequested,
   RecordingTransitioned,
   decode,
   parseEventSubject,
   streams,
+  subjects,
 } from '@talkrec/contracts';
 import type { SignalingClient, TalkrecChain } from '@talkrec/testing';
 import { connect } from 'nats';
@@ -25,20 +25,23 @@ function requestedRooms(chain: TalkrecChain, tokens: Set<string>): Map<string, s
   return out;
 }
 
-/** The most captures that were running at the same time, from started/finished events. */
+/**
+ * The most captures that were running at the same time: a capture runs from its first heartbeat (it
+ * beats from the moment it holds the job, media or not) to its `capture.finished`.
+ */
 function peakConcurrentCaptures(chain: TalkrecChain, ids: Set<string>): number {
-  let running = 0;
+  const heartbeatOf = new Map([...ids].map((id) => [subjects.captureHeartbeat(id), id]));
   let peak = 0;
   const open = new Set<string>();
   for (const m of chain.tap.messages) {
-    const p = parseEventSubject(m.subject);
-    if (!p || !ids.has(p.recordingId)) continue;
-    if (p.name === CaptureStarted.name && !open.has(p.recordingId)) {
-      open.add(p.recordingId);
-      peak = Math.max(peak, ++running);
-    } else if (p.name === CaptureFinished.name && open.delete(p.recordingId)) {
-      running--;
+    const beating = heartbeatOf.get(m.subject);
+    if (beating !== undefined) {
+      open.add(beating);
+      peak = Math.max(peak, open.size);
+      continue;
     }
+    const p = parseEventSubject(m.subject);
+    if (p && p.name === CaptureFinished.name) open.delete(p.recordingId);
   }
   return peak;
 }
