@@ -29,7 +29,10 @@ export interface ConsumerDef {
   ackWaitMs: number;
   /** Deliveries before JetStream gives up; the consume loop fails the job on the last one. */
   maxDeliver: number;
-  /** Redelivery delays (ms) after an unacknowledged delivery; length < maxDeliver. */
+  /**
+   * Delays (ms) before a job that asked to be retried is delivered again, by attempt (the consume loop
+   * naks with them); a delivery nobody acknowledges comes back after `ackWaitMs`. Length < maxDeliver.
+   */
   backoffMs?: number[];
   /** Messages handed out but not yet acknowledged, across all instances. */
   maxAckPending: number;

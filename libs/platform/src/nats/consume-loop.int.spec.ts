@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { connect, type JetStreamClient, type NatsConnection } from 'nats';
+import { AckPolicy, connect, type JetStreamClient, type NatsConnection } from 'nats';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DeadLetter,
@@ -203,6 +203,52 @@ describe('ConsumeLoop against a real nats-server', () => {
     await publisher.job(EncodeSegmentJob, subjects.encodeSegmentJob(rid), job(rid));
     await second.promise;
     expect(attempts).toEqual([1, 2]);
+  });
+
+  it('keeps a job that runs longer than its first retry delay to itself (no server backoff)', async () => {
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.consumers.info(consumer.stream, consumer.durable);
+    // nats-server would shorten ack_wait to the first backoff delay (200 ms here).
+    expect(info.config.ack_wait).toBe(consumer.ackWaitMs * 1_000_000);
+    expect(info.config.backoff ?? []).toEqual([]);
+    const rid = newRecordingId();
+    const attempts: number[] = [];
+    const finished = deferred<void>();
+    loopWith(async (_p, ctx) => {
+      attempts.push(ctx.attempt);
+      // Longer than the 200 ms retry delay, well within the 2 s ack wait.
+      await new Promise((r) => setTimeout(r, 800));
+      finished.resolve();
+      return done();
+    });
+    await publisher.job(EncodeSegmentJob, subjects.encodeSegmentJob(rid), job(rid));
+    await finished.promise;
+    await loops[0]!.stop('drain');
+    expect(attempts).toEqual([1]);
+  });
+
+  it('resets a consumer an older version made with a server backoff', async () => {
+    const jsm = await nc.jetstreamManager();
+    // On the events stream: a work queue allows one consumer per filter.
+    const old = {
+      ...consumer,
+      stream: streams.events.name,
+      filterSubject: subjects.allEvents,
+      durable: 'old-style',
+    };
+    await jsm.consumers.add(old.stream, {
+      durable_name: old.durable,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: old.filterSubject,
+      ack_wait: 2_000 * 1_000_000,
+      max_deliver: old.maxDeliver,
+      backoff: [200 * 1_000_000, 200 * 1_000_000],
+    });
+    await ensureConsumer(jsm, old);
+    const info = await jsm.consumers.info(old.stream, old.durable);
+    expect(info.config.backoff ?? []).toEqual([]);
+    expect(info.config.ack_wait).toBe(2_000 * 1_000_000);
+    await jsm.consumers.delete(old.stream, old.durable);
   });
 
   it('stop aborts a running job and hands it back; drain lets it finish', async () => {

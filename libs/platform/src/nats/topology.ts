@@ -62,6 +62,12 @@ export async function ensureStream(
   }
 }
 
+/**
+ * Creates or corrects a durable pull consumer. Retry delays (`backoffMs`) are applied by the consume
+ * loop when it naks; they are deliberately not the server's `backoff`: nats-server then replaces
+ * `ack_wait` with the first delay, so a job busy for longer than that (1 s for the controller) was
+ * redelivered while it still ran. A consumer made with a server backoff by an older talkrec is reset.
+ */
 export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDef): Promise<void> {
   const config = {
     durable_name: def.durable,
@@ -72,7 +78,6 @@ export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDef): P
     ack_wait: nanos(def.ackWaitMs),
     max_deliver: def.maxDeliver,
     max_ack_pending: def.maxAckPending,
-    ...(def.backoffMs ? { backoff: def.backoffMs.map(nanos) } : {}),
   };
   try {
     const info = await jsm.consumers.info(def.stream, def.durable);
@@ -81,14 +86,14 @@ export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDef): P
       c.ack_wait !== config.ack_wait ||
       c.max_deliver !== config.max_deliver ||
       c.max_ack_pending !== config.max_ack_pending ||
-      JSON.stringify(c.backoff ?? null) !== JSON.stringify(config.backoff ?? null)
+      (c.backoff?.length ?? 0) > 0
     ) {
       await jsm.consumers.update(def.stream, def.durable, {
         ack_wait: config.ack_wait,
         max_deliver: config.max_deliver,
         max_ack_pending: config.max_ack_pending,
         description: config.description,
-        ...(config.backoff ? { backoff: config.backoff } : {}),
+        backoff: undefined,
       });
     }
   } catch (err) {
