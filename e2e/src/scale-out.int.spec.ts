@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaptureStarted, decode, parseEventSubject } from '@talkrec/contracts';
 import { SyntheticCall, TalkrecChain, probe, type ServiceProcess } from '@talkrec/testing';
 
 const ROOM = `scale${Date.now().toString(36)}`;
@@ -39,13 +38,7 @@ describe('two instances of every service on one NATS', () => {
         })
         .toBeGreaterThan(0);
 
-      const started = chain.tap.messages.find((m) => {
-        const p = parseEventSubject(m.subject);
-        return p?.recordingId === id && p.name === CaptureStarted.name;
-      })!;
-      const d = decode(CaptureStarted, started.data);
-      if (!d.ok) throw d.error;
-      const captureIndex = Number(d.value.instanceId.split('-').pop());
+      const captureIndex = await chain.captureInstanceOf(id);
       const leaderIndex = chain.services.controller.findIndex((c) => logged(c, 'leading') > 0);
       expect(leaderIndex).toBeGreaterThanOrEqual(0);
 

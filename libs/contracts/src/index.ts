@@ -22,3 +22,4 @@ export * from './hpb/envelope.js';
 export * from './talk/recording-api.js';
 export * from './talk/signaling-backend.js';
 export * from './talk/bot-api.js';
+export * from './recording/capture-format.js';

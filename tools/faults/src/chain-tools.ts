@@ -1,17 +1,4 @@
-import { CaptureStarted, decode, parseEventSubject } from '@talkrec/contracts';
 import type { ServiceProcess, TalkrecChain, TalkrecService } from '@talkrec/testing';
-
-/** The capture instance (index in the chain) that holds a recording, from its `capture.started`. */
-export async function captureInstanceOf(chain: TalkrecChain, recordingId: string): Promise<number> {
-  const m = await chain.tap.waitFor((t) => {
-    const parsed = parseEventSubject(t.subject);
-    return parsed?.recordingId === recordingId && parsed.name === CaptureStarted.name;
-  }, 60_000);
-  const started = decode(CaptureStarted, m.data);
-  if (!started.ok) throw started.error;
-  // The chain names instances `<service>-<index>`.
-  return Number(started.value.instanceId.split('-').pop());
-}
 
 /** SIGKILL, as a crash or the OOM killer would, then a fresh process in its place. */
 export async function crashAndReplace(

@@ -1,4 +1,3 @@
-import { SegmentCaptured, decode, parseEventSubject } from '@talkrec/contracts';
 import { SyntheticCall, probe, type TalkrecChain } from '@talkrec/testing';
 
 export interface CallPlan {
@@ -22,17 +21,9 @@ export interface RecordingFate {
   detail: string;
 }
 
-/** Seconds of media stored for a recording, each segment counted once (a redelivered event is no more media). */
-function capturedSeconds(chain: TalkrecChain, recordingId: string): number {
-  const byIndex = new Map<number, number>();
-  for (const m of chain.tap.messages) {
-    const parsed = parseEventSubject(m.subject);
-    if (parsed?.recordingId !== recordingId || parsed.name !== SegmentCaptured.name) continue;
-    const d = decode(SegmentCaptured, m.data);
-    if (d.ok) byIndex.set(d.value.index, d.value.durationMs);
-  }
-  return [...byIndex.values()].reduce((a, b) => a + b, 0) / 1000;
-}
+/** Seconds of media stored for a recording (a redelivered segment event is no more media). */
+const capturedSeconds = (chain: TalkrecChain, recordingId: string): number =>
+  chain.segments(recordingId).reduce((sum, s) => sum + s.durationMs, 0) / 1000;
 
 /**
  * A two-person call auto-recorded from its call events, with faults injected at the given points; the

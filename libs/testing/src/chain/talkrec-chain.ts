@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  CaptureStarted,
   RecordingRequested,
   RecordingTransitioned,
   RecordingUploaded,
@@ -255,16 +256,33 @@ export class TalkrecChain {
     return d.value;
   }
 
-  /** The highest segment index the capture has stored for the recording so far (-1: none). */
-  lastSegmentIndex(recordingId: string): number {
-    let last = -1;
+  /** The capture instance (index in `services.capture`) that started the recording's capture. */
+  async captureInstanceOf(recordingId: string, timeoutMs = 60_000): Promise<number> {
+    const m = await this.tap.waitFor((t) => {
+      const parsed = parseEventSubject(t.subject);
+      return parsed?.recordingId === recordingId && parsed.name === CaptureStarted.name;
+    }, timeoutMs);
+    const started = decode(CaptureStarted, m.data);
+    if (!started.ok) throw started.error;
+    // Instances are named `<service>-<index>` (envFor).
+    return Number(started.value.instanceId.split('-').pop());
+  }
+
+  /** The segments the capture has stored for the recording so far, once each (by index). */
+  segments(recordingId: string): Array<PayloadOf<typeof SegmentCaptured>> {
+    const byIndex = new Map<number, PayloadOf<typeof SegmentCaptured>>();
     for (const m of this.tap.messages) {
       const parsed = parseEventSubject(m.subject);
       if (parsed?.recordingId !== recordingId || parsed.name !== SegmentCaptured.name) continue;
       const d = decode(SegmentCaptured, m.data);
-      if (d.ok) last = Math.max(last, d.value.index);
+      if (d.ok) byIndex.set(d.value.index, d.value);
     }
-    return last;
+    return [...byIndex.values()].sort((x, y) => x.index - y.index);
+  }
+
+  /** The highest segment index the capture has stored for the recording so far (-1: none). */
+  lastSegmentIndex(recordingId: string): number {
+    return this.segments(recordingId).at(-1)?.index ?? -1;
   }
 
   /** Where an uploaded recording's file is on the stand-in's disk (webdav target). */

@@ -1,3 +1,4 @@
+import { CAPTURE_AUDIO_CODEC_OPTIONS, captureVideoCodecOptions } from '@talkrec/contracts';
 /** What one grab records; everything the ffmpeg command line depends on. */
 export interface GrabPlan {
   /** X display to grab, e.g. `:91`; unused for audio-only grabs. */
@@ -86,43 +87,14 @@ export function buildGrabArgs(plan: GrabPlan): string[] {
     plan.pulseSource,
   );
   if (video) {
-    args.push(
-      '-map',
-      '0:v',
-      '-map',
-      '1:a',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-crf',
-      '18',
-      '-pix_fmt',
-      'yuv420p',
-      '-fps_mode',
-      'cfr',
-      '-r',
-      String(video.fps),
-      '-g',
-      String(video.fps * plan.segmentSeconds),
-      // Every segment must open with an IDR frame, so each one decodes on its own.
-      '-force_key_frames',
-      `expr:gte(t,n_forced*${plan.segmentSeconds})`,
-      '-forced-idr',
-      '1',
-    );
+    args.push('-map', '0:v', '-map', '1:a', ...captureVideoCodecOptions(video.fps, plan.segmentSeconds));
   } else {
     args.push('-map', '0:a');
   }
   args.push(
     '-af',
     'aresample=async=1:first_pts=0',
-    '-c:a',
-    'pcm_s16le',
-    '-ar',
-    '48000',
-    '-ac',
-    '2',
+    ...CAPTURE_AUDIO_CODEC_OPTIONS,
     '-f',
     'segment',
     '-segment_time',

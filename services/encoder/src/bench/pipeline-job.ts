@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type {
-  AssembleJob,
-  EncodeSegmentJob,
-  OutputProfile,
-  SegmentRef,
-  VideoGeometry,
+import {
+  CAPTURE_AUDIO_CODEC_OPTIONS,
+  captureVideoCodecOptions,
+  type AssembleJob,
+  type EncodeSegmentJob,
+  type OutputProfile,
+  type SegmentRef,
+  type VideoGeometry,
 } from '@talkrec/contracts';
 import { loadEncoderConfig } from '../config.js';
 import { Ffmpeg } from '../adapters/ffmpeg/ffmpeg.js';
@@ -75,9 +77,8 @@ async function measure(work: () => Promise<void>): Promise<{ cpuS: number; ownCp
 }
 
 /**
- * The capture stage's encode, reading the lossless grab instead of the screen. Source of truth:
- * services/capture/src/core/ffmpeg-args.ts (buildGrabArgs); the codec, GOP and segmenting options are
- * the same, the x11grab/pulse inputs and their wall-clock alignment (-copyts, -itsoffset, queue sizes)
+ * The capture stage's encode, reading the lossless grab instead of the screen: the codec options are
+ * capture's own (the capture format in libs/contracts), segmenting as in capture's ffmpeg-args.ts; the x11grab/pulse inputs and their wall-clock alignment (-copyts, -itsoffset, queue sizes)
  * have no meaning for a file. `-threads 1` is ours: capture lets x264 choose.
  */
 function captureStageCommand(
@@ -99,34 +100,12 @@ function captureStageCommand(
           '0:v',
           '-map',
           '1:a',
-          '-c:v',
-          'libx264',
-          '-preset',
-          'ultrafast',
-          '-crf',
-          '18',
-          '-pix_fmt',
-          'yuv420p',
-          '-fps_mode',
-          'cfr',
-          '-r',
-          String(geometry.fps),
-          '-g',
-          String(geometry.fps * segmentS),
-          '-force_key_frames',
-          `expr:gte(t,n_forced*${segmentS})`,
-          '-forced-idr',
-          '1',
+          ...captureVideoCodecOptions(geometry.fps, segmentS),
           '-threads',
           '1',
           '-af',
           'aresample=async=1:first_pts=0',
-          '-c:a',
-          'pcm_s16le',
-          '-ar',
-          '48000',
-          '-ac',
-          '2',
+          ...CAPTURE_AUDIO_CODEC_OPTIONS,
           '-f',
           'segment',
           '-segment_time',

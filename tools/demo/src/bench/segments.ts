@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { CAPTURE_AUDIO_CODEC_OPTIONS, captureVideoCodecOptions } from '@talkrec/contracts';
 
 const run = promisify(execFile);
 
@@ -49,7 +50,7 @@ const videoSource = (content: SegmentContent) => {
 };
 
 /**
- * `count` consecutive segments in capture's format (services/capture/src/core/ffmpeg-args.ts): H.264
+ * `count` consecutive segments in capture's format (the capture format in libs/contracts): H.264
  * ultrafast crf 18 with an IDR at every cut + PCM s16le 48 kHz stereo, cut by ffmpeg's segment muxer
  * into Matroska with timestamps reset per segment. Consecutive cuts make them distinct pictures that
  * still join like a capture's do; a bench cycles through them for longer recordings.
@@ -82,28 +83,8 @@ export async function makeSegments(
       '0:v',
       '-map',
       '1:a',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-crf',
-      '18',
-      '-pix_fmt',
-      'yuv420p',
-      '-r',
-      String(fps),
-      '-g',
-      String(fps * SEGMENT_S),
-      '-force_key_frames',
-      `expr:gte(t,n_forced*${SEGMENT_S})`,
-      '-forced-idr',
-      '1',
-      '-c:a',
-      'pcm_s16le',
-      '-ar',
-      '48000',
-      '-ac',
-      '2',
+      ...captureVideoCodecOptions(fps, SEGMENT_S),
+      ...CAPTURE_AUDIO_CODEC_OPTIONS,
       '-f',
       'segment',
       '-segment_time',

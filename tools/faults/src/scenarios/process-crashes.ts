@@ -1,5 +1,5 @@
 import { RecordingTransitioned, SegmentEncoded, decode, parseEventSubject } from '@talkrec/contracts';
-import { captureInstanceOf, crashAndReplace } from '../chain-tools.js';
+import { crashAndReplace } from '../chain-tools.js';
 import { recordCall } from '../recorded-call.js';
 import { fromFate, type Scenario } from '../scenario.js';
 
@@ -14,7 +14,7 @@ export const captureCrash: Scenario = {
       room: room(),
       segments: SEGMENTS + 2,
       midCall: async (id) => {
-        killed = await captureInstanceOf(chain, id);
+        killed = await chain.captureInstanceOf(id);
         await chain.services.capture[killed]!.kill();
       },
     });
