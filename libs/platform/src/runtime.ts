@@ -69,6 +69,7 @@ export class ServiceRuntime {
   private readonly stopHooks: StopHook[] = [];
   private connected = false;
   private topologyReady = false;
+  private serving = false;
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -88,6 +89,9 @@ export class ServiceRuntime {
     this.ops.addReadinessCheck('topology', () =>
       this.topologyReady ? null : 'JetStream topology not ready',
     );
+    // Ready only once the service has wired everything: the controller, for one, must own the HPB
+    // stream before anything that waits on /readyz starts a call it is expected to see.
+    this.ops.addReadinessCheck('service', () => (this.serving ? null : 'service still starting'));
     this.container.register(TOKENS.Config, { useValue: config });
     this.container.register(TOKENS.Logger, { useValue: this.log });
     this.container.register(TOKENS.Metrics, { useValue: this.metrics });
@@ -151,8 +155,9 @@ export class ServiceRuntime {
     return this.stopped;
   }
 
-  /** Waits for SIGTERM/SIGINT, stops, and exits the process. */
+  /** Reports ready, waits for SIGTERM/SIGINT, stops, and exits the process. */
   async serve(): Promise<never> {
+    this.serving = true;
     await handleSignals(this, this.log);
     process.exit(0);
   }
