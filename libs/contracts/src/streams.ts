@@ -141,7 +141,9 @@ export const consumers = {
     stream: streams.commands.name,
     durable: 'controller-commands',
     filterSubject: subjects.allCommands,
-    ackWaitMs: 30_000,
+    // One message at a time: what a killed leader held blocks the queue until it comes back, so this
+    // stays at the lease TTL (the consume loop heartbeats handlers that run longer).
+    ackWaitMs: 10_000,
     maxDeliver: 5,
     backoffMs: [1_000, 5_000, 30_000, 120_000],
     maxAckPending: 1,
@@ -161,7 +163,9 @@ export const consumers = {
     stream: streams.events.name,
     durable: 'controller-events',
     filterSubject: subjects.allEvents,
-    ackWaitMs: 30_000,
+    // One message at a time: what a killed leader held blocks the queue until it comes back, so this
+    // stays at the lease TTL (the consume loop heartbeats handlers that run longer).
+    ackWaitMs: 10_000,
     maxDeliver: 10,
     backoffMs: [1_000, 5_000, 15_000, 60_000, 120_000, 300_000, 600_000, 600_000, 600_000],
     maxAckPending: 1,

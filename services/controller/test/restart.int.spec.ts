@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaptureStarted, HPB_ROOMS_CONSUMER, HPB_ROOMS_STREAM } from '@talkrec/contracts';
+import { CaptureStarted, HPB_ROOMS_CONSUMER, HPB_ROOMS_STREAM, consumers, kv } from '@talkrec/contracts';
 import {
   HpbStack,
   ManagedProcess,
@@ -15,6 +15,11 @@ import { DecisionTap, StageActor, now } from './harness.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
 const GRACE_S = 2;
+/**
+ * The slowest takeover: the dead leader's lease runs out, then a stage event it held unacknowledged comes
+ * back; plus room for a loaded machine.
+ */
+const TAKEOVER_MS = kv.leases.ttlMs + consumers.controllerEvents.ackWaitMs + 20_000;
 
 /** The controller as its own process (from source), so it can be killed like a crash would. */
 async function startControllerProcess(env: Record<string, string>, dir: string, name: string) {
@@ -102,8 +107,8 @@ describe('controller crash (SIGKILL) in the middle of a call', () => {
     const second = await startControllerProcess(env, dir, 'controller-b');
     procs.push(second);
     // The new instance leads once the dead one's lease has expired, then works off what it missed.
-    await decisions.waitForTransition(recording.recordingId, 'recording', 40_000);
-    const stopping = await decisions.waitForTransition(recording.recordingId, 'stopping', 40_000);
+    await decisions.waitForTransition(recording.recordingId, 'recording', TAKEOVER_MS);
+    const stopping = await decisions.waitForTransition(recording.recordingId, 'stopping', TAKEOVER_MS);
     expect(stopping.reason).toBe('call ended (everyone-left)');
     await decisions.waitForRequested('crash2', 5_000);
     // The grace period runs from when the controller learns that everyone left, so crash1 stops after
@@ -119,5 +124,5 @@ describe('controller crash (SIGKILL) in the middle of a call', () => {
     expect(second.log()).toMatch(/"msg":"leading"/);
     await alice.close();
     await bob.close();
-  });
+  }, 180_000);
 });
