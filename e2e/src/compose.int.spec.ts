@@ -79,13 +79,14 @@ describe('docker-compose.yml', () => {
       expect(cmd![0]).toBe('node');
       const opsPort = await freePort();
       const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: dir };
+      const composeNats = svc.environment?.NATS_URL;
       for (const [k, v] of Object.entries(svc.environment ?? {})) {
-        // Compose mounts secrets at /run/secrets/<name>; here the files they come from stand in.
+        // Compose mounts secrets at /run/secrets/<name>; here the files they come from stand in. The
+        // compose network's NATS (the bus, and the HPB's when it shares it) is the test's NATS here.
         const secret = /^\/run\/secrets\/(.+)$/.exec(v);
-        env[k] = secret ? config.secrets[secret[1]!]!.file : v;
+        env[k] = secret ? config.secrets[secret[1]!]!.file : v === composeNats ? nats.url : v;
       }
       Object.assign(env, {
-        NATS_URL: nats.url,
         OPS_LISTEN: `127.0.0.1:${opsPort}`,
         TALK_API_LISTEN: `127.0.0.1:${await freePort()}`,
         ADMIN_API_LISTEN: 'off',
