@@ -220,12 +220,21 @@ export interface ObjectStoreDef {
   bucket: string;
   description: string;
   maxBytes: number;
+  /**
+   * Bytes per chunk message when writing (bytes). Larger chunks mean fewer messages for the server to
+   * store and acknowledge; NATS client caps this at the server's max_payload.
+   */
+  chunkBytes: number;
 }
 
 export const objectStores = {
   media: {
     bucket: 'talkrec_media',
     maxBytes: -1,
+    // Measured on a 78 MB file against a local nats-server 2.9: put 3.0–3.6 s at 1 MiB against 4.2–5.5 s at
+    // the client's default 128 KiB; reads about 10% faster. Just under 1 MiB leaves room for a server
+    // whose max_payload is exactly 1 MiB.
+    chunkBytes: 1024 * 1024 - 4096,
     description: 'Captured segments, encoded parts, final files and sidecars',
   },
 } as const satisfies Record<string, ObjectStoreDef>;

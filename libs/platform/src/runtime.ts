@@ -121,7 +121,7 @@ export class ServiceRuntime {
     for (const k of topology.kv ?? []) await ensureKv(this.js, k);
     for (const o of topology.objectStores ?? []) {
       const store = await ensureObjectStore(this.js, o);
-      this.media ??= new MediaStore(store);
+      this.media ??= new MediaStore(store, o.chunkBytes);
     }
     this.topologyReady = true;
     this.publisher = new Publisher(this.nc, this.js, this.service);

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectStore } from 'nats';
+import { objectStores } from '@talkrec/contracts';
 import { TalkrecError } from '../errors.js';
 
 export interface StoredObject {
@@ -31,13 +32,19 @@ function hashingCounter(hash: ReturnType<typeof createHash>, counter: { bytes: n
  * checksummed on the way, so every reader can verify what the writer announced.
  */
 export class MediaStore {
-  constructor(readonly store: ObjectStore) {}
+  constructor(
+    readonly store: ObjectStore,
+    private readonly chunkBytes = objectStores.media.chunkBytes,
+  ) {}
 
   async putFile(name: string, file: string, description?: string): Promise<StoredObject> {
     const hash = createHash('sha256');
     const counter = { bytes: 0 };
     const source = createReadStream(file).pipe(hashingCounter(hash, counter));
-    await this.store.put({ name, ...(description ? { description } : {}) }, Readable.toWeb(source));
+    await this.store.put(
+      { name, ...(description ? { description } : {}), options: { max_chunk_size: this.chunkBytes } },
+      Readable.toWeb(source),
+    );
     const size = (await stat(file)).size;
     if (size !== counter.bytes) {
       throw new MediaIntegrityError('media_changed', `${file} changed while being stored`);
@@ -46,7 +53,7 @@ export class MediaStore {
   }
 
   async putBytes(name: string, data: Uint8Array): Promise<StoredObject> {
-    await this.store.putBlob({ name }, data);
+    await this.store.putBlob({ name, options: { max_chunk_size: this.chunkBytes } }, data);
     return { name, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
   }
 
