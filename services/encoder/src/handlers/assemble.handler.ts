@@ -36,16 +36,27 @@ export class AssembleHandler {
     const run = { signal: ctx.signal, onProgress: heartbeat(ctx) };
     try {
       return await this.scratch.withDir(`${recordingId}-final`, async (dir) => {
+        // Where an assembly's time goes, in the log: it is what an admin waits for after the call.
+        const phaseMs: Record<string, number> = {};
+        let phaseStart = this.clock.now();
+        const phase = (name: string) => {
+          const now = this.clock.now();
+          phaseMs[name] = now - phaseStart;
+          phaseStart = now;
+        };
         const { parts, files } = await this.parts.download(job, dir, run.onProgress);
+        phase('download');
         const plan = planAssembly(job, parts);
         for (const warning of plan.warnings) ctx.log.warn({ warning }, 'part seam');
         const { file, probe } = await this.assembler.assemble(job, plan, files, dir, run);
+        phase('mux');
         let posterObject: string | undefined;
         if (job.poster && probe.video) {
           posterObject = mediaObjects.poster(recordingId);
           await this.objects.put(posterObject, await this.assembler.poster(file, probe.durationS, dir, run), {
             key,
           });
+          phase('poster');
         }
         const v = probe.video;
         const video = v && { codec: v.codec, width: v.width, height: v.height, fps: v.fps };
@@ -58,12 +69,14 @@ export class AssembleHandler {
           gapMs: job.parts.reduce((sum, p) => sum + p.gapBeforeMs, 0),
           ...(posterObject ? { posterObject } : {}),
         };
+        phase('digest');
         const put = await this.objects.put(finalName, file, result);
         if (put.sha256 !== result.sha256) {
           throw new EncodeError('final_changed', `${finalName} changed while being stored`, true);
         }
+        phase('store');
         ctx.log.info(
-          { durationMs: result.durationMs, bytes: result.bytes, parts: parts.length },
+          { durationMs: result.durationMs, bytes: result.bytes, parts: parts.length, phaseMs },
           'recording assembled',
         );
         await this.announce(job, finalName, result);
