@@ -11,7 +11,7 @@ const OGG_SERIAL = 0x7461_6c6b;
 /**
  * Joins the parts' packets (`take` of each after skipping `skip`) into one stream: ADTS and MP3 frames back to back, Opus packets into one
  * new Ogg stream (the first part's header and pre-skip, granules counted across all parts, the end
- * trimmed to `endSample`). Reads one part at a time.
+ * trimmed to `endSample`). Reads and writes one part at a time.
  */
 export async function joinLossyAudio(
   codec: LossyPartMeta['codec'],
@@ -45,10 +45,13 @@ export async function joinLossyAudio(
       if (packets.length < to) {
         throw new EncodeError('part_corrupt', `audio part ${i} holds ${packets.length} frames, ${to} needed`);
       }
+      // One write per part: a write per packet (~47 a second of audio) cost seconds on long recordings.
+      const pages: Uint8Array[] = [];
       for (const p of packets.slice(from, to)) {
         const page = writer ? writer.push(p) : p;
-        if (page) await out.write(page);
+        if (page) pages.push(page);
       }
+      await out.write(Buffer.concat(pages));
     }
     if (writer) await out.write(writer.end(BigInt(endSample + preSkip)));
   } finally {
